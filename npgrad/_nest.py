@@ -1,0 +1,53 @@
+"""TensorFlow's ``nest`` rules: flatten and pack nested structures.
+
+Lists, tuples, namedtuples and dicts are containers (dicts flatten in sorted
+key order); everything else is a leaf.  Packing rebuilds the same container
+types.
+"""
+
+
+def is_container(x):
+    return isinstance(x, (list, tuple, dict))
+
+
+def flatten(struct):
+    """Leaves of ``struct`` in nest order."""
+    out = []
+    _flatten_into(struct, out)
+    return out
+
+
+def _flatten_into(struct, out):
+    if isinstance(struct, dict):
+        for k in sorted(struct):
+            _flatten_into(struct[k], out)
+    elif isinstance(struct, (list, tuple)):
+        for s in struct:
+            _flatten_into(s, out)
+    else:
+        out.append(struct)
+
+
+def pack(struct, leaves):
+    """Rebuild ``struct``'s containers around ``leaves`` (an iterable)."""
+    it = iter(leaves)
+    return _pack(struct, it)
+
+
+def _pack(struct, it):
+    if isinstance(struct, dict):
+        packed = {k: _pack(struct[k], it) for k in sorted(struct)}
+        return type(struct)((k, packed[k]) for k in struct) if type(struct) is not dict \
+            else {k: packed[k] for k in struct}
+    if isinstance(struct, tuple):
+        items = [_pack(s, it) for s in struct]
+        if hasattr(struct, "_fields"):        # namedtuple
+            return type(struct)(*items)
+        return type(struct)(items) if type(struct) is not tuple else tuple(items)
+    if isinstance(struct, list):
+        return [_pack(s, it) for s in struct]
+    return next(it)
+
+
+def map_structure(fn, struct):
+    return pack(struct, [fn(x) for x in flatten(struct)])
