@@ -60,7 +60,9 @@ class Rule:
 def _keys(func):
     # A list registers one rule under several keys; a tuple is one key
     # (``(np.add, "reduce")``).
-    return func if isinstance(func, (list, set, frozenset)) else (func,)
+    # None (a function missing from this NumPy version) registers nothing.
+    keys = func if isinstance(func, (list, set, frozenset)) else (func,)
+    return [k for k in keys if k is not None]
 
 
 def defvjp(func, *rules):
