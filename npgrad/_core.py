@@ -92,6 +92,10 @@ class TracedArray:
 
     # ---- NumPy protocols ----
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__" and not kwargs:
+            out = apply_ufunc(ufunc, inputs)
+            if out is not _SLOW:
+                return out
         for a in inputs:
             if not isinstance(a, _KNOWN) and hasattr(type(a), "__array_ufunc__"):
                 return NotImplemented
@@ -246,6 +250,79 @@ def _value_of(a):
     if isinstance(a, TracedArray):
         return a._read()
     return a
+
+
+_SLOW = object()
+_EMPTY = {}
+_PLAIN = frozenset([float, int, complex, bool, np.ndarray]
+                   + [t for t in set(np.sctypeDict.values()) if issubclass(t, np.generic)])
+_P0, _P1, _P01 = (0,), (1,), (0, 1)
+
+
+def apply_ufunc(ufunc, args):
+    """The hot path: a ufunc on one or two plain/TracedArray arguments, no keywords.
+
+    Returns ``_SLOW`` for anything else (Variables, foreign types, no rule),
+    which the caller sends through :func:`apply`.
+    """
+    n = len(args)
+    if n == 2:
+        a, b = args
+        ta, tb = type(a), type(b)
+        if ta is TracedArray:
+            av = a._value
+            if tb is TracedArray:
+                bv = b._value
+            elif tb in _PLAIN:
+                bv = b
+            else:
+                return _SLOW
+        elif tb is TracedArray and ta in _PLAIN:
+            av, bv = a, b._value
+        else:
+            return _SLOW
+        rule = VJPS.get(ufunc)
+        if rule is None:
+            return _SLOW
+        ans = ufunc(av, bv)
+        rec = _state.recording
+        if not rec:
+            return TracedArray(ans)
+        if len(rec) == 1 and not rec[0]._all:
+            tape = rec[0]
+            tok = tape._token
+            c0 = ta is TracedArray and tok in a._tapes
+            c1 = tb is TracedArray and tok in b._tapes
+            if not (c0 or c1):
+                return TracedArray(ans)
+            positions = _P01 if c0 and c1 else _P0 if c0 else _P1
+            if not rule.complete:
+                _check_positions(rule, positions, args)
+            out = TracedArray(ans, tape._toks)
+            tape._entries.append((out, rule, args, (av, bv), _EMPTY, positions))
+            return out
+        return _record(rule, ans, args, (av, bv), _EMPTY, rec)
+    if n == 1:
+        a = args[0]
+        if type(a) is not TracedArray:
+            return _SLOW
+        rule = VJPS.get(ufunc)
+        if rule is None:
+            return _SLOW
+        av = a._value
+        ans = ufunc(av)
+        rec = _state.recording
+        if not rec:
+            return TracedArray(ans)
+        if len(rec) == 1 and not rec[0]._all:
+            tape = rec[0]
+            if tape._token not in a._tapes:
+                return TracedArray(ans)
+            out = TracedArray(ans, tape._toks)
+            tape._entries.append((out, rule, args, (av,), _EMPTY, _P0))
+            return out
+        return _record(rule, ans, args, (av,), _EMPTY, rec)
+    return _SLOW
 
 
 def apply(key, fn, args, kwargs):
@@ -557,25 +634,27 @@ def backward(tape, seeds, sources, stop=(), release=False, prune=True):
     results = {}
     stop_ids = {id(s) for s in stop}
     live = _reach(entries, source_ids) if prune else None
-    for k in range(len(entries) - 1, -1, -1):
-        entry = entries[k]
-        if release:
-            entries[k] = None
+    pop = grads.pop
+    # Releasing tapes hand each entry over as it is processed, so the values
+    # it holds are freed as the sweep goes; persistent tapes keep theirs.
+    for entry in _drain(entries) if release else entries[::-1]:
         if entry is None:
             continue
-        out, rule, args, vals, kwargs, positions = entry
+        out = entry[0]
         if type(out) is TracedArray:
             oid = id(out)
-            g = grads.pop(oid, None)
+            g = pop(oid, None)
             if g is None:
                 continue
             if oid in source_ids:
                 results[oid] = g
-            if stop_ids and oid in stop_ids:
+                if oid in stop_ids:
+                    continue
+            elif stop_ids and oid in stop_ids:
                 continue
             ans = out if traced else out._value
         else:
-            gs = [grads.pop(id(o), None) for o in out]
+            gs = [pop(id(o), None) for o in out]
             if all(g is None for g in gs):
                 continue
             for o, g in zip(out, gs):
@@ -586,6 +665,7 @@ def backward(tape, seeds, sources, stop=(), release=False, prune=True):
             g = tuple(np.zeros_like(o._value) if g is None else g
                       for o, g in zip(out, gs))
             ans = out if traced else tuple(o._value for o in out)
+        _, rule, args, vals, kwargs, positions = entry
         if live is not None:
             positions = [i for i in positions if live(args[i])]
             if not positions:
@@ -595,10 +675,26 @@ def backward(tape, seeds, sources, stop=(), release=False, prune=True):
             gall = rule.all(g, ans, *A, **kwargs)
             for i in positions:
                 _accumulate(grads, rule, i, args[i], A[i], gall[i])
-        else:
-            per_arg = rule.per_arg
-            for i in positions:
-                _accumulate(grads, rule, i, args[i], A[i], per_arg[i](g, ans, *A, **kwargs))
+            continue
+        per_arg = rule.per_arg
+        for i in positions:
+            gi = per_arg[i](g, ans, *A, **kwargs) if kwargs else per_arg[i](g, ans, *A)
+            arg = args[i]
+            if gi is None or not isinstance(arg, TracedArray):
+                _accumulate(grads, rule, i, arg, A[i], gi)
+                continue
+            # inline of _accumulate for the common case: an array argument
+            # whose cotangent already fits
+            x = A[i]
+            tg = type(gi)
+            # NumPy scalars of one type share shape and dtype; arrays are compared
+            if tg is not type(x) or (tg is np.ndarray and (
+                    gi.shape != x.shape or gi.dtype != x.dtype)) or tg is TracedArray:
+                _accumulate(grads, rule, i, arg, x, gi)
+                continue
+            key = id(arg)
+            prev = grads.get(key)
+            grads[key] = gi if prev is None else prev + gi
     out = []
     for s in sources:
         sid = id(s)
@@ -607,6 +703,12 @@ def backward(tape, seeds, sources, stop=(), release=False, prune=True):
             g = grads.get(sid)
         out.append(None if g is None else _conj_if_complex(_as_array(g)))
     return out
+
+
+def _drain(entries):
+    pop = entries.pop
+    while entries:
+        yield pop()
 
 
 def _accumulate(grads, rule, i, arg, x, gi):

@@ -10,7 +10,8 @@ import operator
 
 import numpy as np
 
-from ._core import TracedArray, apply, _KNOWN
+from ._registry import deflinear
+from ._core import TracedArray, apply, apply_ufunc, _KNOWN, _SLOW
 
 _EMPTY = {}
 
@@ -31,6 +32,9 @@ UNARY_OPERATORS = {"neg": np.negative, "pos": np.positive, "abs": np.absolute,
 
 def _binary(ufunc):
     def op(self, other):
+        out = apply_ufunc(ufunc, (self, other))
+        if out is not _SLOW:
+            return out
         if not isinstance(other, _KNOWN):
             if getattr(type(other), "__array_ufunc__", False) is None:
                 return NotImplemented
@@ -41,6 +45,9 @@ def _binary(ufunc):
 
 def _reflected(ufunc):
     def op(self, other):
+        out = apply_ufunc(ufunc, (other, self))
+        if out is not _SLOW:
+            return out
         if not isinstance(other, _KNOWN):
             if getattr(type(other), "__array_ufunc__", False) is None:
                 return NotImplemented
@@ -51,7 +58,8 @@ def _reflected(ufunc):
 
 def _unary(ufunc):
     def op(self):
-        return apply(ufunc, ufunc, (self,), _EMPTY)
+        out = apply_ufunc(ufunc, (self,))
+        return apply(ufunc, ufunc, (self,), _EMPTY) if out is _SLOW else out
     return op
 
 
@@ -139,6 +147,11 @@ def astype(x, dtype, order="K", casting="unsafe", subok=True, copy=True):
         return apply(astype, _astype_raw, (x, dtype), dict(
             order=order, casting=casting, copy=copy))
     return _astype_raw(x, dtype, order=order, casting=casting, copy=copy)
+
+
+# The cast's transpose is the identity: the engine casts the cotangent back to
+# the input's dtype (and stops at integer inputs).
+deflinear(astype, lambda g, ans, x, dtype, **kwargs: g)
 
 
 def sort(self, *args, **kwargs):

@@ -217,7 +217,7 @@ class GradientTape:
             raise ValueError("Tape is still recording, This can happen if you try to "
                              "re-enter an already-active tape.")
         if self._token is None:
-            self._token = object()
+            self._new_token()
         self._push()
         return self
 
@@ -225,6 +225,12 @@ class GradientTape:
         if self._recording:
             self._pop()
         return False
+
+    def _new_token(self):
+        # The token marks arrays connected to this tape; (token,) is cached
+        # because every array recorded on this tape alone carries it.
+        self._token = object()
+        self._toks = (self._token,)
 
     def _push(self):
         self._recording = True
@@ -349,7 +355,7 @@ class GradientTape:
             raise ValueError("Tape is not recording.")
         self._release()
         self._variables = {}
-        self._token = object()
+        self._new_token()
         self._used = False
 
     # ---- gradients ----
@@ -614,7 +620,7 @@ class _GraphTape(GradientTape):
 
     def __init__(self):
         super().__init__(persistent=True, watch_accessed_variables=False)
-        self._token = object()
+        self._new_token()
 
 
 def current_graph():
