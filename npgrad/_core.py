@@ -634,6 +634,10 @@ def backward(tape, seeds, sources, stop=(), release=False, prune=True):
     results = {}
     stop_ids = {id(s) for s in stop}
     live = _reach(entries, source_ids) if prune else None
+    # owned[key] is the cotangent array this sweep allocated for key, which
+    # further contributions may be added to in place; anything else (a rule's
+    # output, possibly shared) is never written to.
+    owned = {} if not traced else None
     pop = grads.pop
     # Releasing tapes hand each entry over as it is processed, so the values
     # it holds are freed as the sweep goes; persistent tapes keep theirs.
@@ -646,6 +650,8 @@ def backward(tape, seeds, sources, stop=(), release=False, prune=True):
             g = pop(oid, None)
             if g is None:
                 continue
+            if owned:
+                owned.pop(oid, None)
             if oid in source_ids:
                 results[oid] = g
                 if oid in stop_ids:
@@ -674,14 +680,14 @@ def backward(tape, seeds, sources, stop=(), release=False, prune=True):
         if rule.all is not None:
             gall = rule.all(g, ans, *A, **kwargs)
             for i in positions:
-                _accumulate(grads, rule, i, args[i], A[i], gall[i])
+                _accumulate(grads, owned, rule, i, args[i], A[i], gall[i])
             continue
         per_arg = rule.per_arg
         for i in positions:
             gi = per_arg[i](g, ans, *A, **kwargs) if kwargs else per_arg[i](g, ans, *A)
             arg = args[i]
             if gi is None or not isinstance(arg, TracedArray):
-                _accumulate(grads, rule, i, arg, A[i], gi)
+                _accumulate(grads, owned, rule, i, arg, A[i], gi)
                 continue
             # inline of _accumulate for the common case: an array argument
             # whose cotangent already fits
@@ -690,11 +696,14 @@ def backward(tape, seeds, sources, stop=(), release=False, prune=True):
             # NumPy scalars of one type share shape and dtype; arrays are compared
             if tg is not type(x) or (tg is np.ndarray and (
                     gi.shape != x.shape or gi.dtype != x.dtype)) or tg is TracedArray:
-                _accumulate(grads, rule, i, arg, x, gi)
+                _accumulate(grads, owned, rule, i, arg, x, gi)
                 continue
             key = id(arg)
             prev = grads.get(key)
-            grads[key] = gi if prev is None else prev + gi
+            if prev is None:
+                grads[key] = gi
+            else:
+                _add_into(grads, owned, key, prev, gi)
     out = []
     for s in sources:
         sid = id(s)
@@ -711,13 +720,13 @@ def _drain(entries):
         yield pop()
 
 
-def _accumulate(grads, rule, i, arg, x, gi):
+def _accumulate(grads, owned, rule, i, arg, x, gi):
     if gi is None:
         return
     if type(arg) is list or type(arg) is tuple:
         for e, xe, ge in zip(arg, x, gi):
             if isinstance(e, TracedArray) and ge is not None:
-                _accumulate(grads, rule, i, e, xe, ge)
+                _accumulate(grads, owned, rule, i, e, xe, ge)
         return
     if not isinstance(arg, TracedArray):
         return
@@ -732,7 +741,23 @@ def _accumulate(grads, rule, i, arg, x, gi):
         return
     key = id(arg)
     prev = grads.get(key)
-    grads[key] = gi if prev is None else prev + gi
+    if prev is None:
+        grads[key] = gi
+    else:
+        _add_into(grads, owned, key, prev, gi)
+
+
+def _add_into(grads, owned, key, prev, gi):
+    """Accumulate a second contribution: in place when this sweep owns the buffer."""
+    if owned is None:                      # recorded sweep: stay functional
+        grads[key] = prev + gi
+    elif owned.get(key) is prev:
+        prev += gi
+    else:
+        total = prev + gi
+        grads[key] = total
+        if type(total) is np.ndarray:
+            owned[key] = total
 
 
 def _reach(entries, source_ids):
