@@ -508,7 +508,8 @@ def _trace_argnums(f, args, kwargs, argnums, fname, persistent=False):
 
     with tape:
         for i in nums:
-            args[i] = nest.map_structure(watch, args[i])
+            a = args[i]
+            args[i] = nest.map_structure(watch, a) if nest.is_container(a) else watch(a)
         out = f(*args, **kwargs)
     return tape, out, [args[i] for i in nums], single
 
@@ -532,12 +533,6 @@ def _pack_grads(srcs, flat, single):
     return packed[0] if single else tuple(packed)
 
 
-def _scalar_value(out):
-    v = raw(out)
-    v = np.asarray(v)
-    return v[()] if not _state.recording else out
-
-
 def value_and_grad(f, argnums=0, has_aux=False):
     """``f`` and its gradient with respect to the arguments in ``argnums``.
 
@@ -558,25 +553,30 @@ def value_and_grad(f, argnums=0, has_aux=False):
     def vg(*args, **kwargs):
         tape, out, srcs, single = _trace_argnums(f, args, kwargs, argnums, "grad")
         out, aux = _split_aux(out, has_aux)
-        shape = np.shape(raw(out)) if isinstance(out, (TracedArray, np.ndarray, np.generic,
-                                                       float, int)) else None
+        value = raw(out)
+        shape = getattr(value, "shape", None)
+        if shape is None and isinstance(value, (float, int)):
+            value = np.float64(value) if isinstance(value, float) else np.int64(value)
+            shape = ()
         if shape != ():
             shape = shape if shape is not None else type(out).__name__
             raise TypeError(f"Gradient only defined for scalar-output functions. Output "
                             f"had shape: {shape}.")
-        kind = np.asarray(raw(out)).dtype.kind
-        if kind != "f":
+        if value.dtype.kind != "f":
             raise TypeError(f"grad requires a real floating scalar output, got dtype "
-                            f"{np.asarray(raw(out)).dtype}; for complex outputs use "
-                            "npgrad.vjp or GradientTape.")
-        flat = _sources_struct(srcs)
+                            f"{value.dtype}; for complex outputs use npgrad.vjp or "
+                            "GradientTape.")
+        flat = srcs if single and not nest.is_container(srcs[0]) else _sources_struct(srcs)
         try:
             grads = gradients_on(tape, [out], [None], flat, UnconnectedGradients.ZERO,
                                  release=True, prune=False)
         finally:
             tape._release()
-        g = _pack_grads(srcs, grads, single)
-        value = _scalar_value(out)
+        g = grads[0] if flat is srcs else _pack_grads(srcs, grads, single)
+        if _state.recording:
+            value = out
+        elif type(value) is np.ndarray:
+            value = value[()]
         if has_aux:
             value = (value, exit_values(aux))
         return value, g
