@@ -210,7 +210,63 @@ _KNOWN = (TracedArray, np.ndarray, np.generic, int, float, complex, bool,
           list, tuple, type(None))
 
 
+ALTERNATIVES = {}
+"""Public name of a function that coerces its input -> the traceable alternative.
+
+Filled by the modules that provide drop-ins (``npgrad.scipy``); read only when
+a TraceLostError is raised.
+"""
+
+_SCIPY_NAMESPACES = ("scipy.special", "scipy.linalg", "scipy.stats", "scipy.optimize",
+                     "scipy.signal", "scipy.spatial.distance", "scipy.integrate",
+                     "scipy.interpolate", "scipy.ndimage", "scipy.fft", "scipy.sparse")
+
+
+def _coercing_caller():
+    """The public name of the outermost SciPy function on the stack, if any.
+
+    Called only while raising TraceLostError, so the stack walk costs nothing
+    on the hot path.
+    """
+    import importlib
+    import sys
+    # The run of SciPy frames nearest the conversion (past NumPy's and ours);
+    # its outermost frame is the function the user called.  User code in
+    # between (an objective called by scipy.optimize) ends the search.
+    frame, found = sys._getframe(2), None
+    while frame is not None:
+        top = frame.f_globals.get("__name__", "").split(".")[0]
+        if top == "scipy":
+            found = frame
+        elif found is not None or top not in ("numpy", "npgrad"):
+            break
+        frame = frame.f_back
+    if found is None:
+        return None
+    code, name = found.f_code, found.f_code.co_name
+    owner = found.f_locals.get("self")
+    dist = getattr(owner, "name", None)
+    if dist is not None and type(owner).__module__.startswith("scipy.stats"):
+        return f"scipy.stats.{dist}.{name}"
+    for ns in _SCIPY_NAMESPACES:
+        mod = sys.modules.get(ns) or importlib.import_module(ns)
+        func = getattr(mod, name, None)
+        if getattr(func, "__code__", None) is code or getattr(
+                getattr(func, "__wrapped__", None), "__code__", None) is code:
+            return f"{ns}.{name}"
+    return f"{found.f_globals.get('__name__')}.{name}"
+
+
 def _lost_message(what):
+    caller = _coercing_caller()
+    if caller is not None:
+        fix = ALTERNATIVES.get(caller)
+        fix = (f" Use {fix} instead, which is differentiable." if fix else
+               " Write that step in NumPy, register the function with "
+               "npgrad.primitive + npgrad.defvjp, or pass a constant "
+               "(t.numpy() / npgrad.stop_gradient(t)).")
+        return (f"{caller} converted a traced array to a plain one ({what}), which would "
+                f"drop its gradient.{fix}")
     return (f"{what} was applied to a traced array; the conversion would drop its "
             "gradient. Keep the computation in NumPy functions on the array, or "
             "take the value explicitly with t.numpy() / npgrad.stop_gradient(t) "

@@ -735,9 +735,13 @@ def gradients(ys, xs, grad_ys=None, name="gradients", gate_gradients=False,
                             f"(y.dtype = {y.dtype})")
     stop = [s for s in nest.flatten(stop_gradients) if isinstance(s, TracedArray)] \
         if stop_gradients is not None else []
-    sources = [x for x in xs if isinstance(x, TracedArray)]
-    grads = iter(gradients_on(graph, ys, grad_ys, sources, unconnected, stop=stop))
-    return [next(grads) if isinstance(x, TracedArray) else None for x in xs]
+    for x in xs:
+        if not isinstance(x, TracedArray):
+            raise TypeError(
+                f"a source of type {type(x).__name__} is not a traced array: convert it "
+                "with npgrad.constant (or npgrad.convert_to_tensor) and use the returned "
+                "array in the computation, then differentiate with respect to that.")
+    return gradients_on(graph, ys, grad_ys, xs, unconnected, stop=stop)
 
 
 __all__ = ["GradientTape", "Variable", "UnconnectedGradients", "function", "gradients",

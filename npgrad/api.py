@@ -422,6 +422,7 @@ def custom_gradient(f):
         for v in reads:
             if not any(v is a for a in inputs) and not any(v is w for w in variables):
                 variables.append(v)
+                v._read()       # the read counts as an access on the recording tapes
         if variables:
             try:
                 params = inspect.signature(grad_fn).parameters
