@@ -77,7 +77,7 @@ class TracedArray:
     >>> import numpy as np, npgrad
     >>> x = npgrad.constant([1.0, 2.0])
     >>> with npgrad.GradientTape() as tape:
-    ...     tape.watch(x)
+    ...     x = tape.watch(x)
     ...     y = np.sum(np.sin(x) * x)
     >>> tape.gradient(y, x).round(4)
     array([1.3818, 0.077 ])

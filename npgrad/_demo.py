@@ -30,8 +30,7 @@ def load_csv(name):
 
     Numeric columns become float64 arrays, the others arrays of str.
     """
-    text = importlib.resources.files("npgrad").joinpath("data", name).read_text(
-        encoding="utf-8")
+    text = (importlib.resources.files("npgrad") / "data" / name).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
     table = {}
     for column in rows[0]:

@@ -183,7 +183,7 @@ class GradientTape:
     >>> import npgrad
     >>> x = npgrad.constant(3.0)
     >>> with npgrad.GradientTape() as g:
-    ...     g.watch(x)
+    ...     x = g.watch(x)
     ...     y = x * x
     >>> g.gradient(y, x)
     array(6.)
@@ -192,7 +192,7 @@ class GradientTape:
 
     >>> with npgrad.GradientTape() as g:
     ...     with npgrad.GradientTape() as gg:
-    ...         gg.watch(x)
+    ...         x = gg.watch(x)
     ...         y = x * x
     ...     dy_dx = gg.gradient(y, x)
     >>> g.gradient(dy_dx, x)
@@ -317,7 +317,7 @@ class GradientTape:
         >>> import npgrad
         >>> x = npgrad.constant(3.0)
         >>> with npgrad.GradientTape() as tape:
-        ...     tape.watch(x)
+        ...     x = tape.watch(x)
         ...     with tape.stop_recording():
         ...         y = x ** 2
         >>> tape.gradient(y, x) is None
@@ -343,10 +343,10 @@ class GradientTape:
         >>> import npgrad
         >>> x = npgrad.constant(3.0)
         >>> with npgrad.GradientTape() as tape:
-        ...     tape.watch(x)
+        ...     x = tape.watch(x)
         ...     y = x * x
         ...     tape.reset()
-        ...     tape.watch(x)
+        ...     x = tape.watch(x)
         ...     z = y + 2 * x
         >>> tape.gradient(z, x)
         array(2.)
@@ -404,7 +404,7 @@ class GradientTape:
         >>> import npgrad
         >>> x = npgrad.constant([1.0, 2.0, 3.0])
         >>> with npgrad.GradientTape() as tape:
-        ...     tape.watch(x)
+        ...     x = tape.watch(x)
         ...     y = x * x
         >>> tape.gradient(y, [x], output_gradients=[1.0, 0.0, 2.0])
         [array([ 2.,  0., 12.])]
@@ -434,7 +434,7 @@ class GradientTape:
         >>> import npgrad
         >>> x = npgrad.constant([1.0, 2.0])
         >>> with npgrad.GradientTape() as tape:
-        ...     tape.watch(x)
+        ...     x = tape.watch(x)
         ...     y = x * x
         >>> tape.jacobian(y, x)
         array([[2., 0.],
@@ -469,7 +469,7 @@ class GradientTape:
         >>> import numpy as np, npgrad
         >>> x = npgrad.constant([[1.0, 2.0], [3.0, 4.0]])
         >>> with npgrad.GradientTape() as tape:
-        ...     tape.watch(x)
+        ...     x = tape.watch(x)
         ...     y = x * x
         >>> tape.batch_jacobian(y, x)[1]
         array([[6., 0.],

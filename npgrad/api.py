@@ -67,7 +67,7 @@ def stop_gradient(x):
     >>> import npgrad
     >>> x = npgrad.constant(3.0)
     >>> with npgrad.GradientTape() as tape:
-    ...     tape.watch(x)
+    ...     x = tape.watch(x)
     ...     y = npgrad.stop_gradient(x * x) + x
     >>> tape.gradient(y, x)
     array(1.)
@@ -721,8 +721,8 @@ def jvp(f, primals, tangents, has_aux=False):
     Example
     -------
     >>> import numpy as np, npgrad
-    >>> npgrad.jvp(np.sin, (0.1,), (0.2,))[1].round(7)
-    array(0.1990008)
+    >>> print(npgrad.jvp(np.sin, (0.1,), (0.2,))[1].round(7))
+    0.1990008
     """
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("primal and tangent arguments to npgrad.jvp must be tuples or lists; "
