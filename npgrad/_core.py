@@ -245,9 +245,13 @@ def _coercing_caller():
         return None
     code, name = found.f_code, found.f_code.co_name
     owner = found.f_locals.get("self")
-    dist = getattr(owner, "name", None)
-    if dist is not None and type(owner).__module__.startswith("scipy.stats"):
-        return f"scipy.stats.{dist}.{name}"
+    if owner is not None and type(owner).__module__.startswith("scipy.stats"):
+        # a distribution object: scipy.stats.norm.logpdf, multivariate_normal.pdf
+        import scipy.stats
+        dist = getattr(owner, "name", None) or next(
+            (n for n in dir(scipy.stats) if getattr(scipy.stats, n, None) is owner), None)
+        if dist is not None:
+            return f"scipy.stats.{dist}.{name}"
     for ns in _SCIPY_NAMESPACES:
         mod = sys.modules.get(ns) or importlib.import_module(ns)
         func = getattr(mod, name, None)
@@ -300,12 +304,37 @@ def raw(x):
 
 
 def _value_of(a):
-    """The raw value of an argument leaf (reading a Variable counts as an access)."""
-    if type(a) is TracedArray:
+    """The raw value of an argument leaf or (nested) sequence of leaves.
+
+    Reading a Variable counts as an access.
+    """
+    t = type(a)
+    if t is TracedArray:
         return a._value
     if isinstance(a, TracedArray):
         return a._read()
+    if t is list or t is tuple:
+        return t(_value_of(e) for e in a)
     return a
+
+
+def _has_tensor(seq):
+    """Whether a (nested) list/tuple holds a TracedArray."""
+    for e in seq:
+        if isinstance(e, TracedArray):
+            return True
+        if (type(e) is list or type(e) is tuple) and _has_tensor(e):
+            return True
+    return False
+
+
+def _leaves(a):
+    """The TracedArrays in an argument: itself, or those in a nested sequence."""
+    if isinstance(a, TracedArray):
+        yield a
+    elif type(a) is list or type(a) is tuple:
+        for e in a:
+            yield from _leaves(e)
 
 
 _SLOW = object()
@@ -392,12 +421,9 @@ def apply(key, fn, args, kwargs):
         t = type(a)
         if t is TracedArray:
             vals[i] = a._value
-        elif t is list or t is tuple:
-            for e in a:
-                if isinstance(e, TracedArray):
-                    vals[i] = t(_value_of(e) for e in a)
-                    nested = True
-                    break
+        elif (t is list or t is tuple) and _has_tensor(a):
+            vals[i] = _value_of(a)
+            nested = True
         elif isinstance(a, TracedArray):
             vals[i] = a._read()
     if kwargs:
@@ -437,32 +463,27 @@ def _unwrap_kwargs(key, args, kwargs):
 
 
 def _wrap(ans):
-    if isinstance(ans, tuple):
+    if isinstance(ans, (tuple, list)):
         items = [TracedArray(a) if isinstance(a, (np.ndarray, np.generic)) else a
                  for a in ans]
-        return type(ans)(*items) if hasattr(ans, "_fields") else tuple(items)
+        if hasattr(ans, "_fields"):
+            return type(ans)(*items)
+        return items if isinstance(ans, list) else tuple(items)
     if isinstance(ans, (np.ndarray, np.generic)):
         return TracedArray(ans)
     return ans
 
 
 def _connected(a, tok):
-    if isinstance(a, TracedArray):
-        return tok in a._tapes
-    if type(a) is list or type(a) is tuple:
-        for e in a:
-            if isinstance(e, TracedArray) and tok in e._tapes:
-                return True
+    for e in _leaves(a):
+        if tok in e._tapes:
+            return True
     return False
 
 
 def _is_tensor(a):
-    if isinstance(a, TracedArray):
+    for _ in _leaves(a):
         return True
-    if type(a) is list or type(a) is tuple:
-        for e in a:
-            if isinstance(e, TracedArray):
-                return True
     return False
 
 
@@ -481,10 +502,12 @@ def _any_connected(args):
 
 
 def _record(rule, ans, args, vals, kwargs, rec, nested=False):
-    multi = isinstance(ans, tuple)
+    # Several outputs: a tuple (or namedtuple) or a list of arrays (np.split)
+    multi = isinstance(ans, (tuple, list))
     if multi:
         items = tuple(TracedArray(a) for a in ans)
-        out = type(ans)(*items) if hasattr(ans, "_fields") else items
+        out = type(ans)(*items) if hasattr(ans, "_fields") else \
+            list(items) if isinstance(ans, list) else items
     else:
         out = TracedArray(ans)
     toks = ()
@@ -505,7 +528,7 @@ def _record(rule, ans, args, vals, kwargs, rec, nested=False):
         else:
             positions = tuple(i for i, a in enumerate(args) if _connected(a, tok))
         if positions:
-            if not rule.complete:
+            if not rule.complete or positions[-1] >= rule.nmax:
                 _check_positions(rule, positions, args)
             tape._entries.append((out, rule, args, vals, kwargs, positions))
             toks += (tok,)
@@ -781,7 +804,7 @@ def _accumulate(grads, owned, rule, i, arg, x, gi):
         return
     if type(arg) is list or type(arg) is tuple:
         for e, xe, ge in zip(arg, x, gi):
-            if isinstance(e, TracedArray) and ge is not None:
+            if ge is not None:
                 _accumulate(grads, owned, rule, i, e, xe, ge)
         return
     if not isinstance(arg, TracedArray):
@@ -824,9 +847,7 @@ def _reach(entries, source_ids):
             continue
         out, _, args, _, _, positions = entry
         for i in positions:
-            a = args[i]
-            if (id(a) in reached if isinstance(a, TracedArray)
-                    else any(id(e) in reached for e in a)):
+            if any(id(e) in reached for e in _leaves(args[i])):
                 if type(out) is TracedArray:
                     reached.add(id(out))
                 else:
@@ -834,7 +855,5 @@ def _reach(entries, source_ids):
                 break
 
     def live(a):
-        if isinstance(a, TracedArray):
-            return id(a) in reached
-        return any(id(e) in reached for e in a if isinstance(e, TracedArray))
+        return any(id(e) in reached for e in _leaves(a))
     return live

@@ -40,16 +40,17 @@ uses the function itself as its JVP.
 class Rule:
     """The gradient rules of one function."""
 
-    __slots__ = ("key", "per_arg", "all", "complete")
+    __slots__ = ("key", "per_arg", "all", "complete", "nmax")
 
     def __init__(self, key, per_arg=(), all=None):
         self.key = key
         self.per_arg = tuple(per_arg)
         self.all = all
-        # complete: every positional argument has a rule, so the hot path
-        # needs no per-argument check.
+        # complete: every declared positional argument has a rule, so the hot
+        # path needs no per-argument check up to position nmax - 1.
         self.complete = all is not None or (
             len(per_arg) > 0 and None not in per_arg)
+        self.nmax = float("inf") if all is not None else len(self.per_arg)
 
     def has_rule(self, i):
         if self.all is not None:
