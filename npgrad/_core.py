@@ -351,6 +351,8 @@ def apply_ufunc(ufunc, args):
     which the caller sends through :func:`apply`.
     """
     n = len(args)
+    if ufunc.nout != 1:           # modf, frexp, divmod: several outputs
+        return _SLOW
     if n == 2:
         a, b = args
         ta, tb = type(a), type(b)

@@ -1,7 +1,15 @@
+"""Hypothesis profiles: "ci" (default; derandomized, so a run is reproducible) and "thorough".
+
+Select with HYPOTHESIS_PROFILE=thorough for a long local run.
+"""
+
 import os
 
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
-settings.register_profile("ci", max_examples=25, deadline=None)
-settings.register_profile("thorough", max_examples=500, deadline=None)
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile("ci", max_examples=10, deadline=None, derandomize=True,
+                          suppress_health_check=_QUIET)
+settings.register_profile("thorough", max_examples=500, deadline=None,
+                          suppress_health_check=_QUIET)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -36,6 +36,16 @@ Domains: ``"real"``, ``"positive"``, ``"nonzero"``, ``"unit"`` (|x| < 0.9),
 constant array, not differentiated), ``"away_from_int"`` (for piecewise
 functions: distance > 0.1 from any integer), ``"distinct"`` (elements
 differ by > 0.1: for sort/max), ``"prob"`` (0.05 < x < 0.95).
+``"bool"`` (a boolean constant array, not differentiated) is accepted too.
+Complex dtypes add an imaginary part ``0.5 * randn`` to every domain but
+``"int"``/``"bool"``.  The value ranges are in ``npgrad.testing.strategies``.
+
+Notes on ``Draw`` (implemented in ``npgrad.testing.strategies``):
+``d.integers(lo, hi)`` includes both ends (as ``hypothesis.strategies.integers``);
+``d.matrix(..., kind="triangular")`` is lower triangular; ``d.axis`` may
+return negative ints and the empty tuple; ``d.draw(strategy)`` draws from any
+hypothesis strategy.  Tests call ``key(*args, **kwargs)``, or
+``getattr(ufunc, method)(*args, **kwargs)`` for a ``(ufunc, method)`` key.
 
 Example (``npgrad/testing/specs/ufuncs.py``)::
 
@@ -88,10 +98,48 @@ def spec(key, make, *, complex=False, order=2, linear=False, argnums=None, dtype
     return SPECS[key]
 
 
-def load_all():
-    """Import every family's spec module and return SPECS."""
-    import importlib
+LOAD_ERRORS = {}
+"""Module name -> the traceback text of a spec module that failed to import
+(filled by ``load_all(errors="collect")``)."""
+
+
+def modules():
+    """The names of the spec modules in this package.
+
+    Example
+    -------
+    >>> from npgrad.testing import specs
+    >>> "engine" in specs.modules()
+    True
+    """
     import pkgutil
-    for mod in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{mod.name}")
+    return sorted(mod.name for mod in pkgutil.iter_modules(__path__))
+
+
+def load_all(errors="raise"):
+    """Import every family's spec module and return SPECS.
+
+    ``errors="collect"`` keeps going past a module that fails to import and
+    records its traceback in ``LOAD_ERRORS`` (so one broken module fails only
+    its own test; its keys then show as missing).
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from npgrad.testing.specs import load_all
+    >>> from npgrad._ops import astype
+    >>> astype in load_all()
+    True
+    """
+    import importlib
+    import traceback
+    for name in modules():
+        try:
+            importlib.import_module(f"{__name__}.{name}")
+        except Exception:
+            if errors != "collect":
+                raise
+            LOAD_ERRORS[name] = traceback.format_exc()
+        else:
+            LOAD_ERRORS.pop(name, None)
     return SPECS
