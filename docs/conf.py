@@ -31,3 +31,27 @@ napoleon_numpy_docstring = True
 # ``python -m sphinx -b doctest docs docs/_build/doctest`` runs the
 # ``.. doctest::`` blocks; tests/test_docs.py runs the same blocks under pytest.
 doctest_global_setup = "import numpy as np\nimport npgrad"
+
+
+# The coverage table is generated from the registry at build time, so the
+# docs never disagree with the code (docs/coverage.rst includes it).
+exclude_patterns.append("_generated")
+
+
+def _write_coverage(app):
+    import contextlib
+    import io
+
+    from npgrad._coverage import main as coverage
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        coverage(["--format", "rst"])
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_generated")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "coverage_table.rst"), "w") as f:
+        f.write(out.getvalue())
+
+
+def setup(app):
+    app.connect("builder-inited", _write_coverage)

@@ -453,13 +453,17 @@ def _unwrap_kwargs(key, args, kwargs):
             "not record; assign the result instead (y = f(...)).")
     kwargs = dict(kwargs)
     kwargs.pop("out", None)
+    # NumPy may permute an input it is allowed to overwrite, and the tape
+    # holds that array: keep the hint from reaching it.
+    kwargs.pop("overwrite_input", None)
     for k, v in kwargs.items():
         if isinstance(v, TracedArray):
             if v.dtype.kind in "fc" and _connected_to_any(v):
                 raise NotDifferentiableError(
                     f"{public_name(key)}: the keyword argument {k}= is traced, but "
-                    "npgrad differentiates only positional arguments; pass it "
-                    f"positionally or as a constant with npgrad.stop_gradient({k}).")
+                    "npgrad differentiates only positional arguments. Pass it "
+                    "positionally if the function allows, or as a constant with "
+                    f"npgrad.stop_gradient({k}) if its gradient is not wanted.")
             kwargs[k] = v._value
     return kwargs
 

@@ -121,8 +121,7 @@ def _with_zeros(d):
 
 spec(np.sinc, _with_zeros, complex=True)
 if importlib.util.find_spec("scipy") is not None:
-    # order 1: the rule calls scipy.special.i1, whose own rule lives in scipy_special.py
-    spec(np.i0, lambda d: ((d.array(domain="small"),), {}), order=1)
+    spec(np.i0, lambda d: ((d.array(domain="small"),), {}))
 
 # ---- maximum / minimum ----
 # One argument an integer constant and the other at least 0.15 from any
