@@ -384,7 +384,9 @@ def apply_ufunc(ufunc, args):
                 return TracedArray(ans)
             positions = _P01 if c0 and c1 else _P0 if c0 else _P1
             if not rule.complete:
-                _check_positions(rule, positions, args)
+                positions = _check_positions(rule, positions, args)
+                if not positions:
+                    return TracedArray(ans)
             out = TracedArray(ans, tape._toks)
             tape._entries.append((out, rule, args, (av, bv), _EMPTY, positions))
             return out
@@ -428,8 +430,15 @@ def apply(key, fn, args, kwargs):
             nested = True
         elif isinstance(a, TracedArray):
             vals[i] = a._read()
-    if kwargs:
-        kwargs = _unwrap_kwargs(key, args, kwargs)
+    rule_kwargs = kwargs = _unwrap_kwargs(key, args, kwargs) if kwargs else kwargs
+    if kwargs and isinstance(key, np.ufunc):
+        # dtype=, casting=, order=, subok=, signature= shape the forward call
+        # only: rules get none (the engine casts the gradient back).
+        if kwargs.get("where", True) is not True:
+            raise TypeError(
+                f"{public_name(key)}(..., where=...) without out= leaves the masked "
+                "elements undefined; compute np.where(mask, f(x), fill) instead.")
+        rule_kwargs = {}
     rule = VJPS.get(key)
     if rule is None:
         if key in NONDIFFERENTIABLE:
@@ -443,7 +452,7 @@ def apply(key, fn, args, kwargs):
     rec = _state.recording
     if not rec:
         return _wrap(ans)
-    return _record(rule, ans, args, vals, kwargs, rec, nested)
+    return _record(rule, ans, args, vals, rule_kwargs, rec, nested)
 
 
 def _unwrap_kwargs(key, args, kwargs):
@@ -533,9 +542,9 @@ def _record(rule, ans, args, vals, kwargs, rec, nested=False):
                 positions = (0,) if c0 else ()
         else:
             positions = tuple(i for i, a in enumerate(args) if _connected(a, tok))
+        if positions and (not rule.complete or positions[-1] >= rule.nmax):
+            positions = _check_positions(rule, positions, args)
         if positions:
-            if not rule.complete or positions[-1] >= rule.nmax:
-                _check_positions(rule, positions, args)
             tape._entries.append((out, rule, args, vals, kwargs, positions))
             toks += (tok,)
     if toks:
@@ -548,12 +557,19 @@ def _record(rule, ans, args, vals, kwargs, rec, nested=False):
 
 
 def _check_positions(rule, positions, args):
+    """The positions that carry a gradient; raise for a float one without a rule.
+
+    A connected integer or boolean argument in a position without a rule is a
+    constant (an index, an exponent): it is dropped, not an error.
+    """
+    kept = []
     for i in positions:
-        if not rule.has_rule(i):
-            a = args[i]
-            leaves = a if type(a) in (list, tuple) else (a,)
-            if any(isinstance(e, TracedArray) and e.dtype.kind in "fc" for e in leaves):
-                raise NotDifferentiableError(_missing_message(rule.key, i))
+        if rule.has_rule(i):
+            kept.append(i)
+            continue
+        if any(e.dtype.kind in "fc" for e in _leaves(args[i])):
+            raise NotDifferentiableError(_missing_message(rule.key, i))
+    return tuple(kept)
 
 
 def record_custom(rule, ans, inputs):

@@ -2,6 +2,12 @@
 
 See ``npgrad._registry.NONDIFFERENTIABLE`` for the policy.  Listed by name
 and looked up with ``getattr`` so names missing from an older NumPy are skipped.
+
+Decisions for the borderline ufuncs: ``sign`` is constant (for complex input
+NumPy's ``sign`` is z/|z|, which is not; differentiate ``z / np.abs(z)``
+instead).  ``heaviside`` is a step.  ``spacing`` (the ulp of x) is constant
+on each binade, so it is piecewise constant.  ``nextafter`` is *not* here: it
+is x moved by one ulp, so ``ufuncs.py`` gives it d/dx = 1 and d/dy = 0.
 """
 
 import numpy as np
@@ -14,17 +20,18 @@ PIECEWISE_CONSTANT_UFUNCS = (
     "logical_and", "logical_or", "logical_xor", "logical_not",
     "isnan", "isinf", "isfinite", "isnat", "bitwise_and", "bitwise_or",
     "bitwise_xor", "invert", "left_shift", "right_shift", "gcd", "lcm",
-    "bitwise_count",
+    "bitwise_count", "heaviside", "spacing",
 )
 
 CONSTANT_FUNCTIONS = (
     # integer / boolean valued
     "argmax", "argmin", "argsort", "argpartition", "argwhere", "nonzero",
-    "flatnonzero", "searchsorted", "digitize", "bincount", "count_nonzero",
+    "flatnonzero", "searchsorted", "digitize", "count_nonzero",
     "nanargmax", "nanargmin", "isclose", "allclose", "array_equal", "array_equiv",
     "all", "any", "isreal", "iscomplex", "isrealobj", "iscomplexobj", "isscalar",
     "isneginf", "isposinf", "in1d", "isin", "unique", "round", "around", "fix",
-    "histogram", "histogram2d", "histogramdd", "histogram_bin_edges",
+    # bincount (weights) and the histogram family (bin edges follow the data)
+    # are not here: they are differentiable in some argument.
     # metadata
     "shape", "ndim", "size", "result_type", "can_cast", "min_scalar_type",
     "may_share_memory", "shares_memory", "iterable", "broadcast_shapes",

@@ -536,3 +536,7 @@ defvjp(np.partition, lambda g, ans, a, kth, axis=-1, kind="introselect", order=N
 defvjp(getattr(np, "msort", None), lambda g, ans, a: _permutation_vjp(g, a, ans, 0))
 # sort_complex: the same permutation; for real a the engine drops the imaginary part
 defvjp(np.sort_complex, lambda g, ans, a: _permutation_vjp(g, a, ans, -1))
+
+# bincount sums the weights into bins: the weights' gradient is g read back at
+# each element's bin (x is an integer index array, never differentiable).
+deflinear(np.bincount, None, lambda g, ans, x, weights=None, minlength=0: g[x])

@@ -313,3 +313,12 @@ spec(np.sort, _sort, order=1, complex=True)
 spec(np.partition, _partition, order=1, complex=True)
 spec(getattr(np, "msort", None), _one_axis_sort, order=1, complex=True)
 spec(np.sort_complex, _one_axis_sort, order=1, complex=True)
+
+
+def _bincount(d):
+    n = d.integers(0, 6)
+    x = np.array([d.integers(0, 4) for _ in range(n)], dtype=np.intp)
+    return (x, d.array((n,))), {"minlength": d.integers(0, 6)}
+
+
+spec(np.bincount, _bincount, linear=True, argnums=(1,), dtypes=(np.float64, np.float32))

@@ -2,9 +2,9 @@
 
 The drop-ins built from NumPy calls (``solve``, ``cholesky``, the
 distributions of ``stats``, ...) have no registry entry of their own and are
-tested in ``tests/test_scipy.py``; so are the eigenvectors of ``eigh``, whose
-signs LAPACK may flip between two nearby inputs (a finite difference of them
-is meaningless; the spec checks the eigenvalues).
+tested in ``tests/test_scipy.py``.  Eigenvectors and singular vectors are
+checked through functions invariant under their signs and phases, which
+LAPACK may flip between two nearby inputs (as in ``specs/linalg.py``).
 """
 
 import numpy as np
@@ -12,6 +12,7 @@ import numpy as np
 from ...scipy import linalg, signal, special
 from ...scipy.spatial import distance
 from . import spec
+from .linalg import wrapped_spec
 
 
 def _n(d, lo=1, hi=4):
@@ -75,7 +76,17 @@ def _eigh(d):
     w = _spaced(d, batch + (n,)) * d.choice([1.0, -1.0])
     a = (q * w[..., None, :]) @ np.conj(np.swapaxes(q, -1, -2))
     return (((a + np.conj(np.swapaxes(a, -1, -2))) / 2).astype(d.dtype),), {
-        "eigvals_only": True}
+        "eigvals_only": d.boolean()}
+
+
+def _eigh_invariants(f, kwargs):
+    if kwargs.get("eigvals_only"):
+        return f
+
+    def invariants(a):
+        w, v = f(a)
+        return w, np.abs(v) ** 2, v * np.conj(v[..., :1, :])
+    return invariants
 
 
 def _svd(d):
@@ -88,6 +99,16 @@ def _svd(d):
     if d.boolean():
         kwargs["compute_uv"] = False
     return (a,), kwargs
+
+
+def _svd_invariants(f, kwargs):
+    if not kwargs.get("compute_uv", True):
+        return f
+
+    def invariants(a):
+        u, s, vh = f(a)
+        return u * vh[..., :, :1].T, s, vh * u[..., :1, :].T
+    return invariants
 
 
 def _sylvester(d):
@@ -103,8 +124,8 @@ spec(linalg._expm, lambda d: ((0.5 * d.matrix(_n(d), "general", _batch(d)),), {}
      complex=True)
 spec(linalg._solve_sylvester, _sylvester, complex=True)
 spec(linalg._sqrtm, lambda d: ((d.matrix(_n(d), "spd"),), {}), complex=True)
-spec(linalg._eigh, _eigh)
-spec(linalg._svd, _svd)
+wrapped_spec(linalg._eigh, _eigh, _eigh_invariants, complex=True)
+wrapped_spec(linalg._svd, _svd, _svd_invariants, complex=True)
 
 
 # ---- spatial.distance ----
