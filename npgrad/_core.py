@@ -29,6 +29,7 @@ Design in brief
   conjugations once per call, only for complex arrays.
 """
 
+import math
 import operator
 import threading
 
@@ -656,13 +657,15 @@ def sum_to(g, shape):
     gshape = np.shape(g)
     if gshape == shape:
         return g
+    # np.add.reduce rather than np.sum: the same reduction without np.sum's
+    # Python wrapper, which is most of the cost for small arrays
     lead = len(gshape) - len(shape)
     if lead > 0:
-        g = np.sum(g, axis=tuple(range(lead)))
+        g = np.add.reduce(g, axis=tuple(range(lead)))
         gshape = gshape[lead:]
     axes = tuple(i for i, (n, m) in enumerate(zip(shape, gshape)) if n == 1 and m != 1)
     if axes:
-        g = np.sum(g, axis=axes, keepdims=True)
+        g = np.add.reduce(g, axis=axes, keepdims=True)
     return g
 
 
@@ -690,13 +693,26 @@ def fit_to(g, x):
     return g
 
 
+_VIEW_SIZE = 1 << 16
+"""Broadcast reduced gradients of at least this many elements as read-only views;
+smaller ones are materialised, which is cheaper than np.broadcast_to's setup."""
+
+
 def _fit_shape(g, shape):
     g = sum_to(g, shape)
-    if np.shape(g) != shape:
+    gshape = np.shape(g)
+    if gshape != shape:
         try:
-            g = np.broadcast_to(g, shape)
+            full = np.broadcast_shapes(gshape, shape)
         except ValueError:
-            raise _RuleShapeError(np.shape(g), shape) from None
+            full = None
+        if full != shape:
+            raise _RuleShapeError(gshape, shape)
+        if type(g) is np.ndarray and g.size and math.prod(shape) < _VIEW_SIZE:
+            out = np.empty(shape, g.dtype)
+            out[...] = g
+            return out
+        g = np.broadcast_to(g, shape)
     return g
 
 

@@ -12,6 +12,8 @@ def is_container(x):
 
 def flatten(struct):
     """Leaves of ``struct`` in nest order."""
+    if type(struct) is list and not any(isinstance(s, (list, tuple, dict)) for s in struct):
+        return list(struct)         # the common flat list of arrays
     out = []
     _flatten_into(struct, out)
     return out
@@ -50,4 +52,6 @@ def _pack(struct, it):
 
 
 def map_structure(fn, struct):
+    if not isinstance(struct, (list, tuple, dict)):
+        return fn(struct)
     return pack(struct, [fn(x) for x in flatten(struct)])
