@@ -315,7 +315,12 @@ def format_table(rows, markdown=False):
             cols = [f"{r['peers'].get(p):.2f}x" if p in r["peers"] else "—" for p in peers]
         met = "" if r["ratio"] <= TARGETS[r["name"]] else " (missed)"
         lines.append([r["name"], r["desc"], ours + met, target] + cols)
-    if markdown:
+    if markdown == "rst":
+        out = [".. list-table::", "   :header-rows: 1", ""]
+        for row in [head] + lines:
+            out += [f"   * - {row[0]}"] + [f"     - {cell}" for cell in row[1:]]
+        out.append("")
+    elif markdown:
         out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         out += ["| " + " | ".join(line) + " |" for line in lines]
     else:
@@ -330,9 +335,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer samples")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
+    parser.add_argument("--rst", action="store_true",
+                        help="print a reStructuredText table (docs/_benchmarks_latest.rst)")
     args = parser.parse_args(argv)
     rows = run(quick=args.quick)
-    print(format_table(rows, markdown=args.markdown))
+    print(format_table(rows, markdown="rst" if args.rst else args.markdown))
 
 
 if __name__ == "__main__":

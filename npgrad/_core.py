@@ -224,42 +224,62 @@ _SCIPY_NAMESPACES = ("scipy.special", "scipy.linalg", "scipy.stats", "scipy.opti
 
 
 def _coercing_caller():
-    """The public name of the outermost SciPy function on the stack, if any.
+    """The public name of the SciPy function on the stack that converted the array.
 
     Called only while raising TraceLostError, so the stack walk costs nothing
     on the hot path.
     """
-    import importlib
     import sys
-    # The run of SciPy frames nearest the conversion (past NumPy's and ours);
-    # its outermost frame is the function the user called.  User code in
-    # between (an objective called by scipy.optimize) ends the search.
-    frame, found = sys._getframe(2), None
+    # The run of SciPy frames nearest the conversion (past NumPy's and ours).
+    # User code in between (an objective called by scipy.optimize) ends it.
+    frame, run = sys._getframe(2), []
     while frame is not None:
         top = frame.f_globals.get("__name__", "").split(".")[0]
         if top == "scipy":
-            found = frame
-        elif found is not None or top not in ("numpy", "npgrad"):
+            run.append(frame)
+        elif run or top not in ("numpy", "npgrad"):
             break
         frame = frame.f_back
-    if found is None:
-        return None
-    code, name = found.f_code, found.f_code.co_name
-    owner = found.f_locals.get("self")
+    # Outermost first: the function the user called, unless it is a generic
+    # decorator wrapper or a frozen distribution, which resolve further in.
+    for found in reversed(run):
+        name = _public_scipy_name(found)
+        if name is not None:
+            return name
+    if run:
+        found = run[-1]
+        return f"{found.f_globals.get('__name__')}.{found.f_code.co_name}"
+    return None
+
+
+def _public_scipy_name(frame):
+    import importlib
+    import sys
+    code, name = frame.f_code, frame.f_code.co_name
+    owner = frame.f_locals.get("self")
     if owner is not None and type(owner).__module__.startswith("scipy.stats"):
         # a distribution object: scipy.stats.norm.logpdf, multivariate_normal.pdf
         import scipy.stats
         dist = getattr(owner, "name", None) or next(
             (n for n in dir(scipy.stats) if getattr(scipy.stats, n, None) is owner), None)
-        if dist is not None:
-            return f"scipy.stats.{dist}.{name}"
+        return f"scipy.stats.{dist}.{name}" if dist is not None else None
     for ns in _SCIPY_NAMESPACES:
         mod = sys.modules.get(ns) or importlib.import_module(ns)
         func = getattr(mod, name, None)
         if getattr(func, "__code__", None) is code or getattr(
                 getattr(func, "__wrapped__", None), "__code__", None) is code:
             return f"{ns}.{name}"
-    return f"{found.f_globals.get('__name__')}.{name}"
+    # a generic decorator's wrapper (SciPy's batching wrapper converts before
+    # calling): the function it wraps is among its locals
+    for value in frame.f_locals.values():
+        wrapped = getattr(value, "__name__", None)
+        if not callable(value) or wrapped is None:
+            continue
+        for ns in _SCIPY_NAMESPACES:
+            func = getattr(sys.modules.get(ns), wrapped, None)
+            if func is value or getattr(func, "__wrapped__", None) is value:
+                return f"{ns}.{wrapped}"
+    return None
 
 
 def _lost_message(what):
@@ -337,6 +357,9 @@ def _leaves(a):
         for e in a:
             yield from _leaves(e)
 
+
+_FORWARD_ONLY = frozenset({"dtype", "casting", "order", "subok", "signature", "where"})
+"""Ufunc call keywords that only shape the forward computation."""
 
 _SLOW = object()
 _EMPTY = {}
@@ -433,13 +456,14 @@ def apply(key, fn, args, kwargs):
             vals[i] = a._read()
     rule_kwargs = kwargs = _unwrap_kwargs(key, args, kwargs) if kwargs else kwargs
     if kwargs and isinstance(key, np.ufunc):
-        # dtype=, casting=, order=, subok=, signature= shape the forward call
-        # only: rules get none (the engine casts the gradient back).
         if kwargs.get("where", True) is not True:
             raise TypeError(
                 f"{public_name(key)}(..., where=...) without out= leaves the masked "
                 "elements undefined; compute np.where(mask, f(x), fill) instead.")
-        rule_kwargs = {}
+        # dtype=, casting=, order=, subok=, signature= shape the forward call
+        # only (the engine casts the gradient back); a gufunc's axes=, axis=
+        # and keepdims= reach its rule.
+        rule_kwargs = {k: v for k, v in kwargs.items() if k not in _FORWARD_ONLY}
     rule = VJPS.get(key)
     if rule is None:
         if key in NONDIFFERENTIABLE:

@@ -173,15 +173,6 @@ def test_traced_arrays_give_scipys_value(entry):
 
 # ---- the SciPy originals name their replacement ----
 
-# The engine names the coercing SciPy function from the stack.  scipy.linalg's
-# batched functions run inside a wrapper shared by all of them, and the engine
-# names that wrapper ("scipy._lib._util.wrapper") instead of the function
-# (npgrad._core._coercing_caller looks at the outermost SciPy frame only).
-_MISNAMED = {"linalg.solve_triangular", "linalg.cholesky", "linalg.cho_factor",
-             "linalg.lu_factor", "linalg.eigh", "linalg.eigvalsh", "linalg.svd",
-             "linalg.solve_sylvester"}
-
-
 def _original_call(entry):
     args, kwargs = CALLS[entry]
     if entry.startswith(("stats.poisson", "stats.binom")):
@@ -190,10 +181,7 @@ def _original_call(entry):
     return args, kwargs
 
 
-@pytest.mark.parametrize("entry", [
-    pytest.param(e, marks=pytest.mark.xfail(
-        strict=True, reason="engine: _coercing_caller misnames this SciPy function"))
-    if e in _MISNAMED else e for e in ENTRIES])
+@pytest.mark.parametrize("entry", ENTRIES)
 def test_scipy_original_on_traced_input_names_the_drop_in(entry):
     args, kwargs = _original_call(entry)
     with npgrad.GradientTape() as tape:

@@ -8,19 +8,19 @@ and generating values with NumPy keeps a drawn case cheap.
 
 Domains (the real part; complex dtypes add ``0.5j * randn``):
 
-=================  =================================================
-``"real"``         standard normal
-``"positive"``     uniform in (0.3, 3)
-``"nonzero"``      random sign times uniform in (0.3, 3)
-``"unit"``         uniform in (-0.9, 0.9)
-``"above1"``       uniform in (1.1, 4)
-``"small"``        uniform in (-3, 3)
-``"prob"``         uniform in (0.05, 0.95)
-``"away_from_int"`` an integer in [-3, 3) plus uniform in (0.15, 0.85)
-``"distinct"``     elements at least 0.2 apart (a shuffled grid, jittered)
-``"int"``          integers in [-3, 3] (int64; never differentiated)
-``"bool"``         booleans (never differentiated)
-=================  =================================================
+===================  =================================================
+``"real"``           standard normal
+``"positive"``       uniform in (0.3, 3)
+``"nonzero"``        random sign times uniform in (0.3, 3)
+``"unit"``           uniform in (-0.9, 0.9)
+``"above1"``         uniform in (1.1, 4)
+``"small"``          uniform in (-3, 3)
+``"prob"``           uniform in (0.05, 0.95)
+``"away_from_int"``  an integer in [-3, 3) plus uniform in (0.15, 0.85)
+``"distinct"``       elements at least 0.2 apart (a shuffled grid, jittered)
+``"int"``            integers in [-3, 3] (int64; never differentiated)
+``"bool"``           booleans (never differentiated)
+===================  =================================================
 """
 
 import numpy as np
