@@ -8,35 +8,7 @@ import numpy as np
 import pytest
 
 import npgrad
-
-RTOL = 1e-12
-
-
-def assert_array(r, expected, dtype=np.float64):
-    """A top-level result: a plain ndarray of expected's shape, dtype and value."""
-    assert type(r) is np.ndarray, "expected a plain np.ndarray, got %r" % type(r)
-    assert r.dtype == np.dtype(dtype), r.dtype
-    expected = np.asarray(expected)
-    assert r.shape == expected.shape, (r.shape, expected.shape)
-    np.testing.assert_allclose(r, expected, rtol=RTOL, atol=0)
-
-
-def assert_list(r, expected, dtype=np.float64):
-    assert type(r) is list, "expected a list, got %r" % type(r)
-    assert len(r) == len(expected), (len(r), len(expected))
-    for got, want in zip(r, expected):
-        if want is None:
-            assert got is None
-        else:
-            assert_array(got, want, dtype)
-
-
-def plain(t):
-    if isinstance(t, npgrad.TracedArray):
-        v = t.numpy()
-        assert type(v) is np.ndarray
-        return v
-    return np.asarray(t)
+from expect import assert_array, assert_list, plain
 
 
 # ---------------------------------------------------------------------------

@@ -9,24 +9,7 @@ import pytest
 import scipy.optimize
 
 import npgrad
-
-RTOL = 1e-12
-
-
-def assert_array(r, expected, dtype=np.float64):
-    """A top-level result: a plain ndarray of expected's shape, dtype and value."""
-    assert type(r) is np.ndarray, "expected a plain np.ndarray, got %r" % type(r)
-    assert r.dtype == np.dtype(dtype), r.dtype
-    expected = np.asarray(expected)
-    assert r.shape == expected.shape, (r.shape, expected.shape)
-    np.testing.assert_allclose(r, expected, rtol=RTOL, atol=0)
-
-
-def assert_tuple(r, expected, dtype=np.float64):
-    assert type(r) is tuple, "expected a tuple, got %r" % type(r)
-    assert len(r) == len(expected)
-    for got, want in zip(r, expected):
-        assert_array(got, want, dtype)
+from expect import assert_array, assert_tuple
 
 
 def f(x, y):

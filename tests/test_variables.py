@@ -4,25 +4,7 @@ import numpy as np
 import pytest
 
 import npgrad
-
-RTOL = 1e-12
-
-
-def assert_array(r, expected, dtype=np.float64):
-    """A top-level result: a plain ndarray of expected's shape, dtype and value."""
-    assert type(r) is np.ndarray, "expected a plain np.ndarray, got %r" % type(r)
-    assert r.dtype == np.dtype(dtype), r.dtype
-    expected = np.asarray(expected)
-    assert r.shape == expected.shape, (r.shape, expected.shape)
-    np.testing.assert_allclose(r, expected, rtol=RTOL, atol=0)
-
-
-def plain(t):
-    if isinstance(t, npgrad.TracedArray):
-        v = t.numpy()
-        assert type(v) is np.ndarray
-        return v
-    return np.asarray(t)
+from expect import RTOL, assert_array, plain
 
 
 def same_objects(got, expected):
