@@ -187,6 +187,7 @@ class TracedArray:
                      if not hasattr(self._value, "dtype") else self._value.dtype)
     nbytes = property(lambda self: np.asarray(self._value).nbytes)
     itemsize = property(lambda self: self.dtype.itemsize)
+    flags = property(lambda self: np.asarray(self._value).flags)
     T = property(lambda self: np.transpose(self))
     mT = property(lambda self: np.swapaxes(self, -1, -2))
     real = property(lambda self: np.real(self))

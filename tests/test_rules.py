@@ -263,6 +263,7 @@ def _nondiff_calls(func, watch):
     i = watch(np.array([1, 2, 3]))
     b = watch(np.array([True, False, True]))
     m = watch(np.array([[0.5, 1.5], [2.5, 0.2]]))
+    dates = np.array(["2020-01-01", "2020-01-06"], "M8[D]")
     special = {
         "broadcast_shapes": [((2, 1), (1, 3))],
         "can_cast": [(x, np.float32)],
@@ -270,7 +271,30 @@ def _nondiff_calls(func, watch):
         "full_like": [(x, 0.0)],
         "bincount": [(i,)],
         "histogramdd": [(m,)],
+        "kaiser": [(3, 2.0)],
+        "ix_": [(i, i)],
+        "mask_indices": [(3, np.triu)],
+        "lexsort": [((x, x),)],
+        "unpackbits": [(watch(np.array([3], np.uint8)),)],
+        "ravel_multi_index": [((i, i), (4, 4))],
+        "unravel_index": [(i, (4, 4))],
+        "einsum_path": [("ij,jk", m, m)],
+        "isdtype": [(np.float64, "real floating")],
+        "issubdtype": [(np.float64, np.floating)],
+        "promote_types": [(np.float32, np.float64)],
+        "mintypecode": [("fd",)],
+        "datetime_data": [(np.dtype("M8[D]"),)],
+        "busday_count": [(dates, dates)],
+        "busday_offset": [(dates, 0)],
     }
+    for name in ("is_busday", "datetime_as_string"):
+        special[name] = [(dates,)]
+    # arrays built from shapes and integers (see nondiff.CREATION_FUNCTIONS)
+    special["indices"] = [((3,),)]
+    for name in ("zeros", "ones", "empty", "eye", "identity", "tri", "arange",
+                 "diag_indices", "tril_indices", "triu_indices", "bartlett", "blackman",
+                 "hamming", "hanning", "fftfreq", "rfftfreq"):
+        special[name] = [(3,)]
     name = getattr(func[0] if isinstance(func, tuple) else func, "__name__", "")
     return special.get(name, []) + [(x,), (x, x), (x, 1), (i,), (i, i), (b,), (b, b), (m,)]
 

@@ -767,3 +767,13 @@ def scatter(g, key, shape, dtype):
 deflinear(operator.getitem, lambda g, ans, x, key: scatter(g, key, np.shape(x), g.dtype),
           None)
 deflinear(scatter, lambda g, ans, h, key, shape, dtype: g[key], None, None, None)
+
+
+# np.astype (NumPy 2.1+) is the ndarray method as a function: the transpose of
+# a cast is the identity, the engine casts back.
+deflinear(getattr(np, "astype", None), lambda g, ans, x, dtype, **kwargs: g)
+
+# full_like: a's values do not matter (a rule returning None is an exact zero),
+# the fill value receives every element's cotangent.
+defvjp(np.full_like, lambda g, ans, a, *args, **kwargs: None,
+       lambda g, ans, a, fill_value, *args, **kwargs: g)

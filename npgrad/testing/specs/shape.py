@@ -574,3 +574,9 @@ def _scatter(d):
 
 _linear(operator.getitem, _getitem)
 spec(rules.scatter, _scatter, complex=True, linear=True, argnums=(0,))
+
+
+spec(getattr(np, "astype", None),
+     lambda d: ((d.array(), d.choice((np.float64, np.float32))), {}),
+     linear=True, argnums=(0,), dtypes=(np.float64, np.float32))
+spec(np.full_like, lambda d: ((d.array(), d.array(())), {}), argnums=(0, 1), complex=True)
