@@ -233,11 +233,24 @@ def test_hessian_of_gammaln_uses_the_trigamma_rule():
     lambda t: sc.jv(t, 1.0),              # the order of a Bessel function
     lambda t: sc.gammainc(t, 1.0),        # the shape of the incomplete gamma
     lambda t: sc.betainc(t, 2.0, 0.5),
-    lambda t: sc.zeta(t + 2, 1.0),        # the exponent of the Hurwitz zeta
-], ids=["jv order", "gammainc a", "betainc a", "zeta x"])
+], ids=["jv order", "gammainc a", "betainc a"])
 def test_arguments_without_a_closed_form_raise_at_the_call(call):
     with pytest.raises(npgrad.NotDifferentiableError, match="argument 0"):
         npgrad.grad(call)(1.5)
+
+
+def test_zeta_in_its_exponent():
+    # zeta'(2) = -0.93754825431584375 (OEIS A073002); Hurwitz and Riemann forms
+    assert npgrad.grad(lambda s: sc.zeta(s))(2.0) == pytest.approx(-0.9375482543158437,
+                                                                    rel=1e-13)
+    assert npgrad.grad(lambda s: sc.zeta(s, 1.0))(2.0) == pytest.approx(
+        -0.9375482543158437, rel=1e-13)
+    # the analytic continuation: zeta'(0) = -log(2 pi) / 2
+    assert npgrad.grad(lambda s: sc.zeta(s))(0.0) == pytest.approx(
+        -np.log(2 * np.pi) / 2, rel=1e-10)
+    # a second derivative in the exponent is refused, never silently zero
+    with pytest.raises(npgrad.NotDifferentiableError, match="zeta_dx"):
+        npgrad.grad(npgrad.grad(lambda s: sc.zeta(s)))(2.0)
 
 
 def test_round_is_a_constant():

@@ -39,8 +39,11 @@ elementwise(sc.digamma, "away_from_int", complex=False)
 elementwise(sc.beta, "positive", "positive", complex=False)
 elementwise(sc.betaln, "positive", "positive", complex=False)
 elementwise(sc.poch, "positive", "positive", complex=False)
-_only((1,), elementwise(getattr(getattr(sc, "_ufuncs", None), "_zeta", None), "above1",
-                        "positive", complex=False))
+# the exponent's derivative is a series without a rule of its own: first order
+elementwise(getattr(getattr(sc, "_ufuncs", None), "_zeta", None), "above1", "positive",
+            complex=False, order=1)
+elementwise(getattr(getattr(sc, "_ufuncs", None), "_riemann_zeta", None), "above1",
+            complex=False, order=1)
 
 # ---- incomplete gamma and beta, Student's t ----
 _only((1,), elementwise(sc.gammainc, "positive", "positive", complex=False))
