@@ -76,6 +76,13 @@ class _Distribution:
     def __repr__(self):
         return f"<npgrad.scipy.stats.{self.name}>"
 
+    def _logcdf(self, *args, **kwargs):
+        with np.errstate(divide="ignore"):      # log(0) = -inf, silently as in SciPy
+            return np.log(self._cdf(*args, **kwargs))
+
+    def _logsf(self, *args, **kwargs):
+        with np.errstate(divide="ignore"):
+            return np.log(self._sf(*args, **kwargs))
 
 def _public_method(name, method):
     def public(self, *args, **kwargs):
@@ -104,26 +111,10 @@ class _Continuous(_Distribution):
     def _pdf(self, *args, **kwargs):
         return np.exp(self._logpdf(*args, **kwargs))
 
-    def _logcdf(self, *args, **kwargs):
-        with np.errstate(divide="ignore"):      # log(0) = -inf, silently as in SciPy
-            return np.log(self._cdf(*args, **kwargs))
-
-    def _logsf(self, *args, **kwargs):
-        with np.errstate(divide="ignore"):
-            return np.log(self._sf(*args, **kwargs))
-
 
 class _Discrete(_Distribution):
     def _pmf(self, *args, **kwargs):
         return np.exp(self._logpmf(*args, **kwargs))
-
-    def _logcdf(self, *args, **kwargs):
-        with np.errstate(divide="ignore"):      # log(0) = -inf, silently as in SciPy
-            return np.log(self._cdf(*args, **kwargs))
-
-    def _logsf(self, *args, **kwargs):
-        with np.errstate(divide="ignore"):
-            return np.log(self._sf(*args, **kwargs))
 
 
 class norm_gen(_Continuous):
