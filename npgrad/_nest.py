@@ -12,7 +12,7 @@ def is_container(x):
 
 def flatten(struct):
     """Leaves of ``struct`` in nest order."""
-    if type(struct) is list and not any(isinstance(s, (list, tuple, dict)) for s in struct):
+    if _flat(struct):
         return list(struct)         # the common flat list of arrays
     out = []
     _flatten_into(struct, out)
@@ -30,8 +30,16 @@ def _flatten_into(struct, out):
         out.append(struct)
 
 
+def _flat(struct):
+    """A list or tuple of leaves only (the common case, packed without recursion)."""
+    return (type(struct) is list or type(struct) is tuple) and not any(
+        isinstance(s, (list, tuple, dict)) for s in struct)
+
+
 def pack(struct, leaves):
     """Rebuild ``struct``'s containers around ``leaves`` (an iterable)."""
+    if _flat(struct):
+        return type(struct)(leaves)
     it = iter(leaves)
     return _pack(struct, it)
 
@@ -54,4 +62,6 @@ def _pack(struct, it):
 def map_structure(fn, struct):
     if not isinstance(struct, (list, tuple, dict)):
         return fn(struct)
+    if _flat(struct):
+        return type(struct)(fn(x) for x in struct)
     return pack(struct, [fn(x) for x in flatten(struct)])

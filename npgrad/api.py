@@ -468,6 +468,8 @@ def custom_gradient(f):
 
 
 def _argnums(argnums, nargs):
+    if type(argnums) is int and 0 <= argnums < nargs:
+        return (argnums,), True             # the common case, without the checks below
     single = isinstance(argnums, (int, np.integer)) and not isinstance(argnums, bool)
     nums = (argnums,) if single else argnums
     if isinstance(nums, str) or not all(

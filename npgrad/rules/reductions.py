@@ -25,10 +25,11 @@ def _axes(axis, ndim):
 
 def unreduce(g, a, axis=None, keepdims=False):
     """``g`` with the reduced axes of ``a`` restored as size 1 (the engine broadcasts)."""
-    if keepdims or np.ndim(a) == 0:
+    shape = np.shape(a)
+    if keepdims or not shape:
         return g
-    return np.reshape(g, tuple(1 if i in _axes(axis, np.ndim(a)) else n
-                               for i, n in enumerate(np.shape(a))))
+    axes = _axes(axis, len(shape))
+    return np.reshape(g, tuple(1 if i in axes else n for i, n in enumerate(shape)))
 
 
 def _count(a, axis):
