@@ -174,6 +174,49 @@ def peer_fns(workload, data):
             workload)
         if f is not None:
             out["autograd"] = (lambda g=ag.value_and_grad(f): g(*data))
+    mg = _peer("mygrad")
+    if mg is not None:
+        # MyGrad intercepts NumPy calls too, so the plain workload functions run as is
+        f = {"W1": chain, "W2": mlp_loss, "W3": mlp_loss, "W4": logreg_nll,
+             "W5": rosenbrock}.get(workload)
+        if f is not None:
+            def mg_run(f=f):
+                leaves = data[0] if isinstance(data[0], list) else [data[0]]
+                leaves = [mg.Tensor(p) for p in leaves]
+                first = leaves if isinstance(data[0], list) else leaves[0]
+                f(first, *data[1:]).backward()
+                return [p.grad for p in leaves]
+            out["mygrad"] = mg_run
+    jax = _peer("jax")
+    if jax is not None:
+        jax.config.update("jax_enable_x64", True)
+        import jax.numpy as jnp
+
+        def j_chain(x):
+            for i in range(1000):
+                r = i % 3
+                x = jnp.sin(x) if r == 0 else x * 1.0001 if r == 1 else x + 0.1
+            return x
+
+        def j_mlp(p, X, Y):
+            W1, b1, W2, b2 = p
+            z = jnp.tanh(X @ W1 + b1) @ W2 + b2
+            return -jnp.sum(jax.nn.log_softmax(z, axis=1) * Y) / X.shape[0]
+
+        def j_logreg(w, X, y):
+            z = X @ w
+            return jnp.sum(jnp.logaddexp(0.0, z) - y * z)
+
+        def j_rosen(x):
+            return jnp.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+        f = {"W1": j_chain, "W2": j_mlp, "W3": j_mlp, "W4": j_logreg, "W5": j_rosen}.get(
+            workload)
+        if f is not None:
+            jdata = [jnp.asarray(d) if isinstance(d, np.ndarray) else
+                     [jnp.asarray(p) for p in d] for d in data]
+            jitted = jax.jit(jax.value_and_grad(f))
+            out["jax-jit"] = lambda: jax.block_until_ready(jitted(*jdata))
     torch = _peer("torch")
     if torch is not None:
         tdata = [torch.tensor(d) if isinstance(d, np.ndarray) else

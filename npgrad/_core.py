@@ -718,6 +718,34 @@ def fit_to(g, x):
     return g
 
 
+class IndexedSlices:
+    """A cotangent that is zero except at ``x[key]``, where it is ``values``.
+
+    The transpose of indexing returns one on plain arrays when ``key`` cannot
+    select an element twice, so the sweep adds ``values`` into the gradient
+    buffer at ``key`` in place instead of materialising zeros and adding
+    them (the name is TensorFlow's; npgrad always hands out dense results).
+    """
+    __slots__ = ("key", "values")
+
+    def __init__(self, key, values):
+        self.key, self.values = key, values
+
+
+def _add_slices(grads, owned, key, x, gi):
+    values = gi.values
+    if x.dtype.kind != "c" and np.iscomplexobj(values):
+        values = np.real(values)
+    prev = grads.get(key)
+    if prev is None or owned is None or owned.get(key) is not prev:
+        buf = np.zeros(x.shape, x.dtype) if prev is None else np.array(prev)
+        grads[key] = buf
+        if owned is not None:
+            owned[key] = buf
+        prev = buf
+    prev[gi.key] += values
+
+
 _VIEW_SIZE = 1 << 16
 """Broadcast reduced gradients of at least this many elements as read-only views;
 smaller ones are materialised, which is cheaper than np.broadcast_to's setup."""
@@ -871,6 +899,10 @@ def _accumulate(grads, owned, rule, i, arg, x, gi):
                 _accumulate(grads, owned, rule, i, e, xe, ge)
         return
     if not isinstance(arg, TracedArray):
+        return
+    if type(gi) is IndexedSlices:
+        if x.dtype.kind in "fc":
+            _add_slices(grads, owned, id(arg), x, gi)
         return
     try:
         gi = fit_to(_as_array(gi), x)

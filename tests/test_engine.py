@@ -363,3 +363,39 @@ def test_imag_and_complex_parts():
     # Im(z) has gradient i in the TensorFlow convention
     assert npgrad.grad(lambda z: np.sum(z.imag))(z).tolist() == [1j]
     assert npgrad.grad(lambda z: np.sum(z.real))(z).tolist() == [1 + 0j]
+
+
+# ---- indexing cotangents are added in place, never into shared arrays ----------
+
+def test_slice_cotangents_accumulate_in_place_correctly():
+    def f(x):
+        return np.sum(x * 2.0) + np.sum(x[1:]) + np.sum(x[:-1] ** 2) + np.sum(x[::-2])
+    x = np.array([1.0, 2.0, 3.0, 4.0])
+    expected = 2.0 + np.array([0, 1, 1, 1]) + 2 * np.array([1, 2, 3, 0]) + np.array(
+        [0, 1, 0, 1])
+    np.testing.assert_array_equal(npgrad.grad(f)(x), expected)
+
+
+def test_slice_cotangent_does_not_write_into_user_arrays():
+    x = npgrad.constant([1.0, 2.0, 3.0])
+    og = np.array([1.0, 1.0, 1.0])
+    with GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x * 1.0           # its cotangent is the user's output gradient, by value
+        z = y[1:] + y[:2]
+    first = tape.gradient([y, z], x, output_gradients=[og, [1.0, 1.0]])
+    second = tape.gradient([y, z], x, output_gradients=[og, [1.0, 1.0]])
+    np.testing.assert_array_equal(first, [2.0, 3.0, 2.0])
+    np.testing.assert_array_equal(second, first)
+    np.testing.assert_array_equal(og, [1.0, 1.0, 1.0])
+
+
+def test_slice_cotangent_of_an_intermediate_source():
+    x = npgrad.constant([1.0, 2.0, 3.0])
+    with GradientTape() as tape:
+        tape.watch(x)
+        y = x * 3.0
+        z = np.sum(y[1:]) + np.sum(y[:1] * 5.0)
+    gy, gx = tape.gradient(z, [y, x])
+    np.testing.assert_array_equal(gy, [5.0, 1.0, 1.0])
+    np.testing.assert_array_equal(gx, [15.0, 3.0, 3.0])

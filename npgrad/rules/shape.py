@@ -28,7 +28,7 @@ import operator
 
 import numpy as np
 
-from .._core import TracedArray, apply
+from .._core import TracedArray, IndexedSlices, apply
 from .._registry import deflinear, defvjp, defvjp_all
 from ..api import primitive
 
@@ -764,8 +764,16 @@ def scatter(g, key, shape, dtype):
     return _scatter_raw(g, key, shape, dtype)
 
 
-deflinear(operator.getitem, lambda g, ans, x, key: scatter(g, key, np.shape(x), g.dtype),
-          None)
+def _index_vjp(g, ans, x, key):
+    # On plain arrays, an index that cannot repeat gives an unmaterialised
+    # cotangent that the sweep adds into its buffer in place; traced ones
+    # (higher order) need the recorded scatter.
+    if not isinstance(g, TracedArray) and _is_basic(key):
+        return IndexedSlices(key, g)
+    return scatter(g, key, np.shape(x), g.dtype)
+
+
+deflinear(operator.getitem, _index_vjp, None)
 deflinear(scatter, lambda g, ans, h, key, shape, dtype: g[key], None, None, None)
 
 
