@@ -809,9 +809,13 @@ def backward(tape, seeds, sources, stop=(), release=False, prune=True):
     # output, possibly shared) is never written to.
     owned = {} if not traced else None
     pop = grads.pop
-    # Releasing tapes hand each entry over as it is processed, so the values
-    # it holds are freed as the sweep goes; persistent tapes keep theirs.
-    for entry in _drain(entries) if release else entries[::-1]:
+    # Entries are popped from the end (the reverse sweep order).  Releasing
+    # tapes pop their own list, so the values an entry holds are freed as the
+    # sweep goes; persistent tapes pop from a copy and keep theirs.
+    todo = entries if release else list(entries)
+    next_entry = todo.pop
+    while todo:
+        entry = next_entry()
         if entry is None:
             continue
         out = entry[0]
@@ -882,12 +886,6 @@ def backward(tape, seeds, sources, stop=(), release=False, prune=True):
             g = grads.get(sid)
         out.append(None if g is None else _conj_if_complex(_as_array(g)))
     return out
-
-
-def _drain(entries):
-    pop = entries.pop
-    while entries:
-        yield pop()
 
 
 def _accumulate(grads, owned, rule, i, arg, x, gi):
