@@ -444,6 +444,11 @@ def apply(key, fn, args, kwargs):
 
     The single entry point for every NumPy call on a TracedArray.
     """
+    if kwargs and not isinstance(key, np.ufunc):
+        for v in kwargs.values():
+            if isinstance(v, TracedArray):
+                args, kwargs = _as_positional(fn, args, kwargs)
+                break
     vals = list(args)
     nested = False
     for i, a in enumerate(args):
@@ -479,6 +484,59 @@ def apply(key, fn, args, kwargs):
     if not rec:
         return _wrap(ans)
     return _record(rule, ans, args, vals, rule_kwargs, rec, nested)
+
+
+_PLAIN_DEFAULTS = (type(None), bool, int, float, str)
+_SIGNATURES = {}
+
+
+def _positional_params(fn):
+    """(name, default) of fn's positional parameters, or None; cached per function."""
+    try:
+        return _SIGNATURES[fn]
+    except (KeyError, TypeError):
+        pass
+    import inspect
+    try:
+        params = [(p.name, p.default) for p in inspect.signature(fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        params = None
+    try:
+        _SIGNATURES[fn] = params
+    except TypeError:
+        pass
+    return params
+
+
+def _as_positional(fn, args, kwargs):
+    """Move traced keyword arguments into their positions (rules are per position).
+
+    ``np.trapezoid(y, x=x)`` becomes ``np.trapezoid(y, x)``.  Skipped positions
+    are filled with their defaults only when those are plain values (None,
+    numbers, strings), which equal leaving them out; otherwise, and for
+    keyword-only parameters, the call is left as it is (a traced keyword is
+    then refused with a fix-it message).
+    """
+    params = _positional_params(fn)
+    if not params:
+        return args, kwargs
+    names = [name for name, _ in params]
+    traced = [k for k, v in kwargs.items() if isinstance(v, TracedArray)]
+    if any(k not in names for k in traced):
+        return args, kwargs
+    last = max(names.index(k) for k in traced)
+    if last < len(args):
+        return args, kwargs
+    new_args, rest = list(args), dict(kwargs)
+    for name, default in params[len(args):last + 1]:
+        if name in rest:
+            new_args.append(rest.pop(name))
+        elif isinstance(default, _PLAIN_DEFAULTS):
+            new_args.append(default)
+        else:
+            return args, kwargs
+    return tuple(new_args), rest
 
 
 def _unwrap_kwargs(key, args, kwargs):

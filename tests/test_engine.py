@@ -399,3 +399,28 @@ def test_slice_cotangent_of_an_intermediate_source():
     gy, gx = tape.gradient(z, [y, x])
     np.testing.assert_array_equal(gy, [5.0, 1.0, 1.0])
     np.testing.assert_array_equal(gx, [15.0, 3.0, 3.0])
+
+
+# ---- traced keyword arguments ---------------------------------------------------
+
+@pytest.mark.parametrize("by_keyword, positional, other", [
+    (lambda x, y: np.trapezoid(y, x=x), lambda x, y: np.trapezoid(y, x),
+     np.array([1.0, 4.0, 9.0])),
+    (lambda w, a: np.average(a, weights=w), lambda w, a: np.average(a, None, w),
+     np.array([1.0, 4.0, 9.0])),
+    (lambda fp, x: np.interp(x, xp=np.array([0.0, 1.0, 2.0]), fp=fp),
+     lambda fp, x: np.interp(x, np.array([0.0, 1.0, 2.0]), fp), np.array([0.3, 1.7])),
+], ids=["trapezoid x=", "average weights=", "interp fp="])
+def test_traced_keyword_argument_is_differentiated_like_positional(by_keyword, positional,
+                                                                     other):
+    first = np.array([0.5, 1.0, 2.5])
+    expected = npgrad.grad(lambda v: np.sum(positional(v, other)))(first)
+    np.testing.assert_allclose(
+        npgrad.grad(lambda v: np.sum(by_keyword(v, other)))(first), expected, rtol=1e-15)
+    assert np.any(expected != 0)
+
+
+def test_traced_keyword_only_argument_is_refused():
+    a = np.array([1.0, 2.0, 4.0])
+    with pytest.raises(npgrad.NotDifferentiableError, match="mean="):
+        npgrad.grad(lambda m: np.var(a, mean=m))(np.mean(a, keepdims=True))
