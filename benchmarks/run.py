@@ -142,6 +142,19 @@ def _peer(name):
         return None
 
 
+def _params(first, wrap):
+    """The differentiated argument (an array or a list of arrays) as peer tensors.
+
+    Returns (leaves, argument): the tensors to take gradients of, and what to
+    pass to the workload function.
+    """
+    if isinstance(first, list):
+        leaves = [wrap(p) for p in first]
+        return leaves, leaves
+    leaf = wrap(first)
+    return [leaf], leaf
+
+
 def peer_fns(workload, data):
     """{peer: callable} computing the same gradient with each installed peer."""
     out = {}
@@ -181,9 +194,7 @@ def peer_fns(workload, data):
              "W5": rosenbrock}.get(workload)
         if f is not None:
             def mg_run(f=f):
-                leaves = data[0] if isinstance(data[0], list) else [data[0]]
-                leaves = [mg.Tensor(p) for p in leaves]
-                first = leaves if isinstance(data[0], list) else leaves[0]
+                leaves, first = _params(data[0], mg.Tensor)
                 f(first, *data[1:]).backward()
                 return [p.grad for p in leaves]
             out["mygrad"] = mg_run
@@ -224,9 +235,7 @@ def peer_fns(workload, data):
 
         def t_grad(f):
             def run():
-                leaves = tdata[0] if isinstance(tdata[0], list) else [tdata[0]]
-                leaves = [p.detach().requires_grad_() for p in leaves]
-                first = leaves if isinstance(tdata[0], list) else leaves[0]
+                leaves, first = _params(tdata[0], lambda p: p.detach().requires_grad_())
                 y = f(first, *tdata[1:])
                 return torch.autograd.grad(y, leaves)
             return run
