@@ -187,6 +187,10 @@ def peer_fns(workload, data):
             workload)
         if f is not None:
             out["autograd"] = (lambda g=ag.value_and_grad(f): g(*data))
+        elif workload == "W6":
+            out["autograd"] = (lambda h=ag.hessian_vector_product(a_rosen): h(*data))
+        elif workload == "W7":
+            out["autograd"] = _solve(ag.value_and_grad(a_rosen), data)
     mg = _peer("mygrad")
     if mg is not None:
         # MyGrad intercepts NumPy calls too, so the plain workload functions run as is
@@ -198,6 +202,14 @@ def peer_fns(workload, data):
                 f(first, *data[1:]).backward()
                 return [p.grad for p in leaves]
             out["mygrad"] = mg_run
+        elif workload == "W7":
+            def mg_vg(z):
+                t = mg.Tensor(z)
+                y = rosenbrock(t)
+                y.backward()
+                return float(y.data), np.asarray(t.grad)
+            out["mygrad"] = _solve(mg_vg, data)
+        # W6: MyGrad has no higher-order derivatives, so no column
     jax = _peer("jax")
     if jax is not None:
         jax.config.update("jax_enable_x64", True)
@@ -228,6 +240,18 @@ def peer_fns(workload, data):
                      [jnp.asarray(p) for p in d] for d in data]
             jitted = jax.jit(jax.value_and_grad(f))
             out["jax-jit"] = lambda: jax.block_until_ready(jitted(*jdata))
+        elif workload == "W6":
+            # forward over reverse, jitted: JAX's recommended HVP
+            jhvp = jax.jit(lambda x, v: jax.jvp(jax.grad(j_rosen), (x,), (v,))[1])
+            jdata = [jnp.asarray(d) for d in data]
+            out["jax-jit"] = lambda: jax.block_until_ready(jhvp(*jdata))
+        elif workload == "W7":
+            jvg = jax.jit(jax.value_and_grad(j_rosen))
+
+            def j_vg(z):
+                val, g = jvg(z)
+                return float(val), np.asarray(g)
+            out["jax-jit"] = _solve(j_vg, data)
     torch = _peer("torch")
     if torch is not None:
         tdata = [torch.tensor(d) if isinstance(d, np.ndarray) else
@@ -262,7 +286,26 @@ def peer_fns(workload, data):
             workload)
         if f is not None:
             out["torch"] = t_grad(f)
+        elif workload == "W6":
+            def t_hvp():
+                xt = tdata[0].detach().requires_grad_()
+                g, = torch.autograd.grad(t_rosen(xt), xt, create_graph=True)
+                # H is symmetric, so the VJP of the gradient with v is H v
+                return torch.autograd.grad(g, xt, grad_outputs=tdata[1])
+            out["torch"] = t_hvp
+        elif workload == "W7":
+            def t_vg(z):
+                zt = torch.from_numpy(z).requires_grad_()
+                y = t_rosen(zt)
+                g, = torch.autograd.grad(y, zt)
+                return float(y.detach()), g.numpy()
+            out["torch"] = _solve(t_vg, data)
     return out
+
+
+def _solve(value_and_grad, data):
+    """W7 with a peer: the same L-BFGS-B solve from data[0] with the peer's gradient."""
+    return lambda: minimize(value_and_grad, data[0], jac=True, method="L-BFGS-B")
 
 
 # ---------------------------------------------------------------------------
@@ -334,7 +377,8 @@ def run(quick=False):
     v = rng.standard_normal(100_000)
     hvp = npgrad.hvp(rosenbrock)
     add("W6", "Hessian-vector product of W5, N = 100,000",
-        lambda: rosen_hess_prod(x, v), lambda: hvp(x, v))
+        lambda: rosen_hess_prod(x, v), lambda: hvp(x, v),
+        list(peer_fns("W6", [x, v]).items()))
 
     x0 = np.full(1000, -1.2)
     x0[1::2] = 1.0
@@ -347,7 +391,7 @@ def run(quick=False):
     # differ by an iteration or two; the evaluation counts are shown.
     assert np.allclose(a.x, 1, atol=1e-4) and np.allclose(b.x, 1, atol=1e-4)
     add("W7", f"L-BFGS-B solve of W5, N = 1000 ({a.nfev} vs {b.nfev} evaluations)",
-        solve_hand, solve_ours)
+        solve_hand, solve_ours, list(peer_fns("W7", [x0]).items()))
     return rows
 
 
