@@ -30,9 +30,17 @@ UNARY_OPERATORS = {"neg": np.negative, "pos": np.positive, "abs": np.absolute,
                    "invert": np.invert}
 
 
+SCALAR_MATH = {np.add: operator.add, np.subtract: operator.sub, np.multiply: operator.mul,
+               np.true_divide: operator.truediv, np.negative: operator.neg}
+"""Ufuncs whose Python operator computes the same values (NumPy's scalar math on
+NumPy scalars, the ufunc itself on arrays) for a tenth of a ufunc call on scalars."""
+
+
 def _binary(ufunc):
+    pyop = SCALAR_MATH.get(ufunc)
+
     def op(self, other):
-        out = apply_ufunc(ufunc, (self, other))
+        out = apply_ufunc(ufunc, (self, other), pyop)
         if out is not _SLOW:
             return out
         if not isinstance(other, _KNOWN):
@@ -44,8 +52,13 @@ def _binary(ufunc):
 
 
 def _reflected(ufunc):
+    pyop = SCALAR_MATH.get(ufunc)
+
     def op(self, other):
-        out = apply_ufunc(ufunc, (other, self))
+        # A Python complex on the left would run its own arithmetic on a
+        # float64 (a float subclass) and return a Python complex; any other
+        # plain left operand defers to NumPy's.
+        out = apply_ufunc(ufunc, (other, self), None if type(other) is complex else pyop)
         if out is not _SLOW:
             return out
         if not isinstance(other, _KNOWN):
@@ -57,8 +70,10 @@ def _reflected(ufunc):
 
 
 def _unary(ufunc):
+    pyop = SCALAR_MATH.get(ufunc)
+
     def op(self):
-        out = apply_ufunc(ufunc, (self,))
+        out = apply_ufunc(ufunc, (self,), pyop)
         return apply(ufunc, ufunc, (self,), _EMPTY) if out is _SLOW else out
     return op
 

@@ -424,3 +424,38 @@ def test_traced_keyword_only_argument_is_refused():
     a = np.array([1.0, 2.0, 4.0])
     with pytest.raises(npgrad.NotDifferentiableError, match="mean="):
         npgrad.grad(lambda m: np.var(a, mean=m))(np.mean(a, keepdims=True))
+
+
+_OPERANDS = [np.float64(1.5), np.float32(-2.5), np.float16(3.0), np.complex64(1 - 2j),
+             np.int64(3), np.int8(-4), np.bool_(True), 2, -0.75, 1j, True,
+             np.array(0.5), np.array([1.5, -2.0], np.float32), np.arange(3)]
+
+
+@pytest.mark.parametrize("op, ufunc", [
+    (lambda a, b: a + b, np.add), (lambda a, b: a - b, np.subtract),
+    (lambda a, b: a * b, np.multiply), (lambda a, b: a / b, np.true_divide)])
+def test_operators_compute_what_the_ufunc_computes(op, ufunc):
+    # The operators use NumPy's scalar math on scalars (npgrad._ops.SCALAR_MATH);
+    # values and dtypes must be those of the ufunc, on either side of a TracedArray.
+    with np.errstate(all="ignore"):
+        for a in _OPERANDS:
+            if not isinstance(a, (np.ndarray, np.generic)):
+                continue
+            for b in _OPERANDS:
+                if isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and \
+                        np.shape(a) != np.shape(b) and np.ndim(a) and np.ndim(b):
+                    continue
+                for args, traced in (((a, b), (TracedArray(a), b)),
+                                     ((b, a), (b, TracedArray(a)))):
+                    try:
+                        want = ufunc(*args)
+                    except TypeError:      # boolean subtract: both refuse
+                        with pytest.raises(TypeError):
+                            op(*traced)
+                        continue
+                    got = op(*traced)._value
+                    assert isinstance(got, (np.ndarray, np.generic)), args
+                    assert got.dtype == np.asarray(want).dtype, args
+                    np.testing.assert_array_equal(got, want)
+    x = TracedArray(np.float32(2.0))
+    assert (-x).numpy().dtype == np.float32 and (-x).numpy() == -2
