@@ -741,7 +741,8 @@ def derived_rule(key):
 
 def sum_to(g, shape):
     """Sum ``g`` over the axes that broadcasting added to reach its shape from ``shape``."""
-    gshape = np.shape(g)
+    # .shape, not np.shape: the latter is a dispatched function, a few µs per call
+    gshape = g.shape if hasattr(g, "shape") else np.shape(g)
     if gshape == shape:
         return g
     # np.add.reduce rather than np.sum: the same reduction without np.sum's
@@ -815,13 +816,11 @@ smaller ones are materialised, which is cheaper than np.broadcast_to's setup."""
 
 def _fit_shape(g, shape):
     g = sum_to(g, shape)
-    gshape = np.shape(g)
+    gshape = g.shape
     if gshape != shape:
-        try:
-            full = np.broadcast_shapes(gshape, shape)
-        except ValueError:
-            full = None
-        if full != shape:
+        # g must broadcast to shape as it is (a reduced gradient's kept axes)
+        if len(gshape) > len(shape) or any(
+                n != 1 and n != m for n, m in zip(gshape[::-1], shape[::-1])):
             raise _RuleShapeError(gshape, shape)
         if type(g) is np.ndarray and g.size and math.prod(shape) < _VIEW_SIZE:
             out = np.empty(shape, g.dtype)
