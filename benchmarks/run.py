@@ -29,17 +29,23 @@ import npgrad  # noqa: E402
 # ---------------------------------------------------------------------------
 # The workloads, written as a user would: plain NumPy.
 
-def chain(x):
-    """W1: 1000 elementwise ops on a 0-d input."""
-    for i in range(1000):
-        r = i % 3
-        if r == 0:
-            x = np.sin(x)
-        elif r == 1:
-            x = x * 1.0001
-        else:
-            x = x + 0.1
-    return x
+def chain_in(sin):
+    """W1 written with a library's sin (NumPy, autograd.numpy, jax.numpy, torch)."""
+    def chain(x):
+        """W1: 1000 elementwise ops on a 0-d input."""
+        for i in range(1000):
+            r = i % 3
+            if r == 0:
+                x = sin(x)
+            elif r == 1:
+                x = x * 1.0001
+            else:
+                x = x + 0.1
+        return x
+    return chain
+
+
+chain = chain_in(np.sin)
 
 
 def chain_hand(x):
@@ -98,9 +104,15 @@ def logreg_hand(w, X, y):
     return np.sum(np.logaddexp(0.0, z) - y * z), X.T @ (p - y)
 
 
-def rosenbrock(x):
-    """W5-W7: Rosenbrock with slicing, as written by hand."""
-    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+def rosenbrock_in(total):
+    """W5-W7 written with a library's sum."""
+    def rosenbrock(x):
+        """W5-W7: Rosenbrock with slicing, as written by hand."""
+        return total(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+    return rosenbrock
+
+
+rosenbrock = rosenbrock_in(np.sum)
 
 
 # ---------------------------------------------------------------------------
@@ -162,11 +174,7 @@ def peer_fns(workload, data):
     if ag is not None:
         import autograd.numpy as anp
 
-        def a_chain(x):
-            for i in range(1000):
-                r = i % 3
-                x = anp.sin(x) if r == 0 else x * 1.0001 if r == 1 else x + 0.1
-            return x
+        a_chain = chain_in(anp.sin)
 
         def a_mlp(p, X, Y):
             W1, b1, W2, b2 = p
@@ -180,8 +188,7 @@ def peer_fns(workload, data):
             z = X @ w
             return anp.sum(anp.logaddexp(0.0, z) - y * z)
 
-        def a_rosen(x):
-            return anp.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+        a_rosen = rosenbrock_in(anp.sum)
 
         f = {"W1": a_chain, "W2": a_mlp, "W3": a_mlp, "W4": a_logreg, "W5": a_rosen}.get(
             workload)
@@ -215,11 +222,7 @@ def peer_fns(workload, data):
         jax.config.update("jax_enable_x64", True)
         import jax.numpy as jnp
 
-        def j_chain(x):
-            for i in range(1000):
-                r = i % 3
-                x = jnp.sin(x) if r == 0 else x * 1.0001 if r == 1 else x + 0.1
-            return x
+        j_chain = chain_in(jnp.sin)
 
         def j_mlp(p, X, Y):
             W1, b1, W2, b2 = p
@@ -230,8 +233,7 @@ def peer_fns(workload, data):
             z = X @ w
             return jnp.sum(jnp.logaddexp(0.0, z) - y * z)
 
-        def j_rosen(x):
-            return jnp.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+        j_rosen = rosenbrock_in(jnp.sum)
 
         f = {"W1": j_chain, "W2": j_mlp, "W3": j_mlp, "W4": j_logreg, "W5": j_rosen}.get(
             workload)
@@ -264,11 +266,7 @@ def peer_fns(workload, data):
                 return torch.autograd.grad(y, leaves)
             return run
 
-        def t_chain(x):
-            for i in range(1000):
-                r = i % 3
-                x = torch.sin(x) if r == 0 else x * 1.0001 if r == 1 else x + 0.1
-            return x
+        t_chain = chain_in(torch.sin)
 
         def t_mlp(p, X, Y):
             W1, b1, W2, b2 = p
@@ -279,8 +277,7 @@ def peer_fns(workload, data):
             z = X @ w
             return (torch.logaddexp(torch.zeros_like(z), z) - y * z).sum()
 
-        def t_rosen(x):
-            return (100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2).sum()
+        t_rosen = rosenbrock_in(torch.sum)
 
         f = {"W1": t_chain, "W2": t_mlp, "W3": t_mlp, "W4": t_logreg, "W5": t_rosen}.get(
             workload)
